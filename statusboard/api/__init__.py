@@ -1,0 +1,1 @@
+"""The REST API: the only part of statusboard that imports DRF and django-filter."""

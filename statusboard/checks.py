@@ -1,0 +1,151 @@
+"""System checks for the ``STATUSBOARD`` settings and the apps statusboard needs.
+
+Ids are never reused: a retired check keeps its number.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, register
+
+from statusboard.conf import DEFAULTS
+
+REQUIRED_APPS = (
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+)
+
+STATUS_KEYS = (0, 1, 2, 3)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _non_negative_int(key: str, value: Any) -> list[CheckMessage]:
+    if not _is_int(value):
+        return [
+            Error(
+                f"STATUSBOARD[{key!r}] must be an integer, not {type(value).__name__}.",
+                hint=f"Set STATUSBOARD[{key!r}] to a whole number such as {DEFAULTS[key]!r}.",
+                id="statusboard.E003",
+            )
+        ]
+    if value < 0:
+        return [
+            Error(
+                f"STATUSBOARD[{key!r}] must be 0 or more, not {value}.",
+                hint="Use 0 to turn it off.",
+                id="statusboard.E004",
+            )
+        ]
+    return []
+
+
+def _boolean(key: str, value: Any) -> list[CheckMessage]:
+    if isinstance(value, bool):
+        return []
+    return [
+        Error(
+            f"STATUSBOARD[{key!r}] must be True or False, not {value!r}.",
+            hint=f"Set STATUSBOARD[{key!r}] to True or False.",
+            id="statusboard.E003",
+        )
+    ]
+
+
+def _static_path(key: str, value: Any) -> list[CheckMessage]:
+    if isinstance(value, str) and value:
+        return []
+    return [
+        Error(
+            f"STATUSBOARD[{key!r}] must be a non-empty string, not {value!r}.",
+            hint="Give the path of a static file, e.g. 'myproject/favicon.svg'.",
+            id="statusboard.E003",
+        )
+    ]
+
+
+def _favicon_dict(key: str, value: Any) -> list[CheckMessage]:
+    if not isinstance(value, dict):
+        return [
+            Error(
+                f"STATUSBOARD[{key!r}] must be a dict, not {type(value).__name__}.",
+                hint="Map service statuses 0-3 to static file paths, e.g. {3: 'down.svg'}.",
+                id="statusboard.E003",
+            )
+        ]
+    errors: list[CheckMessage] = []
+    for status, path in value.items():
+        if status not in STATUS_KEYS or not _is_int(status):
+            errors.append(
+                Error(
+                    f"STATUSBOARD[{key!r}] has the key {status!r}, which is not a service status.",
+                    hint="Use the integer statuses 0, 1, 2 and 3 as keys.",
+                    id="statusboard.E005",
+                )
+            )
+        if not (isinstance(path, str) and path):
+            errors.append(
+                Error(
+                    f"STATUSBOARD[{key!r}][{status!r}] must be a non-empty string, not {path!r}.",
+                    hint="Give the path of a static file, e.g. 'myproject/favicon-down.svg'.",
+                    id="statusboard.E003",
+                )
+            )
+    return errors
+
+
+VALIDATORS: dict[str, Callable[[str, Any], list[CheckMessage]]] = {
+    "INCIDENT_DAYS_IN_INDEX": _non_negative_int,
+    "OPEN_INCIDENT_IN_INDEX": _boolean,
+    "AUTO_REFRESH_INDEX_SECONDS": _non_negative_int,
+    "FAVICON_DEFAULT": _static_path,
+    "FAVICON_INDEX_DICT": _favicon_dict,
+}
+
+
+@register(Tags.compatibility)
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    user_settings = getattr(settings, "STATUSBOARD", {})
+    if not isinstance(user_settings, dict):
+        return [
+            Error(
+                f"STATUSBOARD must be a dict, not {type(user_settings).__name__}.",
+                hint="Set STATUSBOARD = {...} with the keys described in the docs, or remove it.",
+                id="statusboard.E001",
+            )
+        ]
+    errors: list[CheckMessage] = []
+    for key, value in user_settings.items():
+        if key not in DEFAULTS:
+            close = difflib.get_close_matches(str(key), DEFAULTS, n=1)
+            hint = (
+                f"Did you mean {close[0]!r}?"
+                if close
+                else ("Valid keys are: " + ", ".join(sorted(DEFAULTS)) + ".")
+            )
+            errors.append(
+                Error(f"STATUSBOARD has an unknown key {key!r}.", hint=hint, id="statusboard.E002")
+            )
+            continue
+        errors.extend(VALIDATORS[key](key, value))
+    return errors
+
+
+@register(Tags.compatibility)
+def check_required_apps(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    return [
+        Error(
+            f"statusboard needs {app!r} in INSTALLED_APPS.",
+            hint=f"Add {app!r} to INSTALLED_APPS.",
+            id="statusboard.E006",
+        )
+        for app in REQUIRED_APPS
+        if not apps.is_installed(app)
+    ]

@@ -1,0 +1,79 @@
+"""Settings for statusboard, read from the ``STATUSBOARD`` dict in the host's settings.
+
+Every key is optional. An example configuration::
+
+    STATUSBOARD = {
+        "INCIDENT_DAYS_IN_INDEX": 3,
+        "OPEN_INCIDENT_IN_INDEX": True,
+        "AUTO_REFRESH_INDEX_SECONDS": 60,
+        "FAVICON_DEFAULT": "myproject/favicon.svg",
+        "FAVICON_INDEX_DICT": {3: "myproject/favicon-down.svg"},
+    }
+
+Values are read from Django's settings on every access, so
+``override_settings(STATUSBOARD=...)`` works in tests. ``manage.py check``
+validates them (see ``statusboard.checks``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # Days of incidents shown on the index: 1 is today only, 0 is none.
+    "INCIDENT_DAYS_IN_INDEX": 7,
+    # Also show every incident that is still open, however old.
+    "OPEN_INCIDENT_IN_INDEX": True,
+    # Reload the index every N seconds; 0 turns it off.
+    "AUTO_REFRESH_INDEX_SECONDS": 0,
+    # Static path of the favicon when there are no services.
+    "FAVICON_DEFAULT": "statusboard/icons/favicon-default.svg",
+    # Static path of the favicon by worst service status (0-3).
+    "FAVICON_INDEX_DICT": {
+        0: "statusboard/icons/favicon-operational.svg",
+        1: "statusboard/icons/favicon-performance.svg",
+        2: "statusboard/icons/favicon-partial.svg",
+        3: "statusboard/icons/favicon-major.svg",
+    },
+}
+
+
+class Settings:
+    """The ``STATUSBOARD`` settings with their defaults filled in."""
+
+    @property
+    def user_settings(self) -> dict[str, Any]:
+        value = getattr(settings, "STATUSBOARD", None)
+        return value if isinstance(value, dict) else {}
+
+    def _get(self, key: str) -> Any:
+        return self.user_settings.get(key, DEFAULTS[key])
+
+    @property
+    def INCIDENT_DAYS_IN_INDEX(self) -> int:
+        return self._get("INCIDENT_DAYS_IN_INDEX")
+
+    @property
+    def OPEN_INCIDENT_IN_INDEX(self) -> bool:
+        return self._get("OPEN_INCIDENT_IN_INDEX")
+
+    @property
+    def AUTO_REFRESH_INDEX_SECONDS(self) -> int:
+        return self._get("AUTO_REFRESH_INDEX_SECONDS")
+
+    @property
+    def FAVICON_DEFAULT(self) -> str:
+        return self._get("FAVICON_DEFAULT")
+
+    @property
+    def FAVICON_INDEX_DICT(self) -> dict[int, str]:
+        # A host that overrides one status keeps the shipped icons for the others.
+        return {
+            **DEFAULTS["FAVICON_INDEX_DICT"],
+            **self.user_settings.get("FAVICON_INDEX_DICT", {}),
+        }
+
+
+app_settings = Settings()
