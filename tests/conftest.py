@@ -13,3 +13,14 @@ def staff_user(db):
 @pytest.fixture
 def superuser(db):
     return UserFactory(superuser=True)
+
+
+@pytest.fixture
+def freezer_now(monkeypatch):
+    """Fix ``django.utils.timezone.now`` to a given aware datetime."""
+    from django.utils import timezone
+
+    def freeze(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return freeze

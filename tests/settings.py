@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 
+import django
+
 SECRET_KEY = "tests-only-not-secret"
 DEBUG = False
 USE_TZ = True
@@ -88,6 +90,6 @@ TEMPLATES = [
 ]
 
 STATIC_URL = "/static/"
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-ADMINS = [("Admin", "admin@example.com")]
+# Django 6.0 takes plain addresses and deprecates the (name, address) pairs.
+ADMINS = ["admin@example.com"] if django.VERSION >= (6, 0) else [("Admin", "admin@example.com")]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
