@@ -12,15 +12,23 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 
 from statusboard.conf import DEFAULTS
 
 REQUIRED_APPS = (
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    # The management pages confirm each change with a flash message.
+    "django.contrib.messages",
 )
 
 STATUS_KEYS = (0, 1, 2, 3)
+
+# Far more than a page shows, and far below where the date arithmetic for the
+# oldest day shown overflows (an OverflowError, so a 500 on the index).
+MAXIMUMS = {"INCIDENT_DAYS_IN_INDEX": 36_500}
 
 
 def _is_int(value: Any) -> bool:
@@ -41,6 +49,14 @@ def _non_negative_int(key: str, value: Any) -> list[CheckMessage]:
             Error(
                 f"STATUSBOARD[{key!r}] must be 0 or more, not {value}.",
                 hint="Use 0 to turn it off.",
+                id="statusboard.E004",
+            )
+        ]
+    if key in MAXIMUMS and value > MAXIMUMS[key]:
+        return [
+            Error(
+                f"STATUSBOARD[{key!r}] must be {MAXIMUMS[key]} or less, not {value}.",
+                hint=f"Use a number of days from 0 to {MAXIMUMS[key]}.",
                 id="statusboard.E004",
             )
         ]
@@ -101,12 +117,98 @@ def _favicon_dict(key: str, value: Any) -> list[CheckMessage]:
     return errors
 
 
+def _page_name(key: str, value: Any) -> list[CheckMessage]:
+    if isinstance(value, str) and value.strip():
+        return []
+    return [
+        Error(
+            f"STATUSBOARD[{key!r}] must be a non-empty string, not {value!r}.",
+            hint="Give the name of the status page, e.g. 'Example Status'.",
+            id="statusboard.E003",
+        )
+    ]
+
+
+def _page_url(key: str, value: Any) -> list[CheckMessage]:
+    if not isinstance(value, str):
+        return [
+            Error(
+                f"STATUSBOARD[{key!r}] must be a string, not {type(value).__name__}.",
+                hint="Give the status page's http(s) URL, or '' to build it from each request.",
+                id="statusboard.E003",
+            )
+        ]
+    if not value:
+        return []
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        return [
+            Error(
+                f"STATUSBOARD[{key!r}] is not an http(s) URL: {value!r}.",
+                hint="Give an absolute URL such as 'https://status.example.com/', "
+                "or '' to build it from each request.",
+                id="statusboard.E007",
+            )
+        ]
+    return []
+
+
+def _uptime_days(key: str, value: Any) -> list[CheckMessage]:
+    errors = _non_negative_int(key, value)
+    if not errors and not 1 <= value <= 3650:
+        errors.append(
+            Error(
+                f"STATUSBOARD[{key!r}] must be from 1 to 3650, not {value}.",
+                hint="Use the number of days the uptime bars cover, e.g. 90.",
+                id="statusboard.E004",
+            )
+        )
+    return errors
+
+
+def _uptime_weights(key: str, value: Any) -> list[CheckMessage]:
+    if not isinstance(value, dict):
+        return [
+            Error(
+                f"STATUSBOARD[{key!r}] must be a dict, not {type(value).__name__}.",
+                hint="Map statuses 1-3 to how much of their time counts as down, e.g. {2: 0.5}.",
+                id="statusboard.E003",
+            )
+        ]
+    errors: list[CheckMessage] = []
+    for status, weight in value.items():
+        if not _is_int(status) or status not in (1, 2, 3):
+            errors.append(
+                Error(
+                    f"STATUSBOARD[{key!r}] has the key {status!r}, which is not a status "
+                    "that can count as down.",
+                    hint="Use the integer statuses 1, 2 and 3 as keys.",
+                    id="statusboard.E005",
+                )
+            )
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 <= weight <= 1:
+            errors.append(
+                Error(
+                    f"STATUSBOARD[{key!r}][{status!r}] must be a number from 0 to 1, "
+                    f"not {weight!r}.",
+                    hint="0 means the time does not count as down, 1 that it counts in full.",
+                    id="statusboard.E004",
+                )
+            )
+    return errors
+
+
 VALIDATORS: dict[str, Callable[[str, Any], list[CheckMessage]]] = {
     "INCIDENT_DAYS_IN_INDEX": _non_negative_int,
     "OPEN_INCIDENT_IN_INDEX": _boolean,
     "AUTO_REFRESH_INDEX_SECONDS": _non_negative_int,
     "FAVICON_DEFAULT": _static_path,
     "FAVICON_INDEX_DICT": _favicon_dict,
+    "PAGE_NAME": _page_name,
+    "PAGE_URL": _page_url,
+    "UPTIME_DAYS": _uptime_days,
+    "UPTIME_WEIGHTS": _uptime_weights,
 }
 
 
@@ -124,7 +226,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     errors: list[CheckMessage] = []
     for key, value in user_settings.items():
         if key not in DEFAULTS:
-            close = difflib.get_close_matches(str(key), DEFAULTS, n=1)
+            close = difflib.get_close_matches(str(key).upper(), DEFAULTS, n=1)
             hint = (
                 f"Did you mean {close[0]!r}?"
                 if close

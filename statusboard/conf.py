@@ -8,6 +8,8 @@ Every key is optional. An example configuration::
         "AUTO_REFRESH_INDEX_SECONDS": 60,
         "FAVICON_DEFAULT": "myproject/favicon.svg",
         "FAVICON_INDEX_DICT": {3: "myproject/favicon-down.svg"},
+        "PAGE_NAME": "Example Status",
+        "PAGE_URL": "https://status.example.com/",
     }
 
 Values are read from Django's settings on every access, so
@@ -37,6 +39,14 @@ DEFAULTS: dict[str, Any] = {
         2: "statusboard/icons/favicon-partial.svg",
         3: "statusboard/icons/favicon-major.svg",
     },
+    # Name of the page in the Statuspage-compatible API (``page.name``).
+    "PAGE_NAME": "Status",
+    # Public http(s) URL of the status page; "" builds it from each request.
+    "PAGE_URL": "",
+    # Days of history behind the uptime bars and percentages.
+    "UPTIME_DAYS": 90,
+    # How much time in each status counts as down (0 = not at all, 1 = fully).
+    "UPTIME_WEIGHTS": {1: 0.0, 2: 0.3, 3: 1.0},
 }
 
 
@@ -74,6 +84,23 @@ class Settings:
             **DEFAULTS["FAVICON_INDEX_DICT"],
             **self.user_settings.get("FAVICON_INDEX_DICT", {}),
         }
+
+    @property
+    def PAGE_NAME(self) -> str:
+        return self._get("PAGE_NAME")
+
+    @property
+    def PAGE_URL(self) -> str:
+        return self._get("PAGE_URL")
+
+
+    @property
+    def UPTIME_DAYS(self) -> int:
+        return self._get("UPTIME_DAYS")
+
+    @property
+    def UPTIME_WEIGHTS(self) -> dict[int, float]:
+        return {**DEFAULTS["UPTIME_WEIGHTS"], **self.user_settings.get("UPTIME_WEIGHTS", {})}
 
 
 app_settings = Settings()

@@ -35,7 +35,8 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": _ENGINE,
-            "NAME": "statusboard",
+            # Unique per process, so that several runs can share one server.
+            "NAME": os.environ.get("STATUSBOARD_TEST_DB_NAME", f"statusboard_{os.getpid()}"),
             "HOST": os.environ.get("STATUSBOARD_TEST_DB_HOST", "127.0.0.1"),
             "PORT": os.environ.get("STATUSBOARD_TEST_DB_PORT", _PORT),
             "USER": os.environ.get(
