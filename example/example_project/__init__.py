@@ -1,0 +1,3 @@
+"""A host project for trying statusboard: ``python example/manage.py demo``."""
+
+from __future__ import annotations
