@@ -4,10 +4,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from statusboard.models import (
     Incident,
@@ -18,6 +20,10 @@ from statusboard.models import (
     ServiceStatus,
     ServiceStatusChange,
 )
+
+
+def _set_status_description(status: ServiceStatus) -> str:
+    return gettext("Set status of selected services to %(status)s") % {"status": status.label}
 
 
 def _set_status_action(status: ServiceStatus) -> Callable[..., None]:
@@ -36,7 +42,8 @@ def _set_status_action(status: ServiceStatus) -> Callable[..., None]:
 
     action.__name__ = f"set_status_{status.value}"
     return admin.action(
-        description=_("Set status of selected services to %(status)s") % {"status": status.label},
+        # Lazy, so that each request gets its own language, not the one active at import.
+        description=lazy(_set_status_description, str)(status),
         permissions=["change"],
     )(action)
 
@@ -58,11 +65,8 @@ class ServiceStatusChangeInline(admin.TabularInline):
     can_delete = False
     ordering = ["-created", "-pk"]
     verbose_name_plural = _("status history")
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        # Only the latest changes: a long-lived service has thousands.
-        pks = super().get_queryset(request).values("pk")[:20]
-        return ServiceStatusChange.objects.filter(pk__in=list(pks))
+    # Only the latest changes: a long-lived service has thousands.
+    max_shown = 20
 
 
 @admin.register(Service)
@@ -71,8 +75,24 @@ class ServiceAdmin(admin.ModelAdmin):
     list_filter = ["status", "public", "groups"]
     search_fields = ["name", "description"]
     filter_horizontal = ["groups"]
+    # A link typed without a scheme gets https, on Django 5.2 as on 6.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [ServiceStatusChangeInline]
     actions = [_set_status_action(status) for status in ServiceStatus]
+
+    def get_formset_kwargs(
+        self, request: HttpRequest, obj: Service, inline: Any, prefix: str
+    ) -> dict[str, Any]:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, ServiceStatusChangeInline):
+            # The formset filters by service only after this, and a sliced
+            # queryset can't be filtered: pick this service's latest rows here.
+            history = kwargs["queryset"]
+            latest = history.filter(service_id=obj.pk).values_list("pk", flat=True)
+            kwargs["queryset"] = history.filter(
+                pk__in=list(latest[: inline.max_shown])
+            ).select_related("service")
+        return kwargs
 
 
 class IncidentUpdateInline(admin.StackedInline):
@@ -80,6 +100,10 @@ class IncidentUpdateInline(admin.StackedInline):
     fields = ["status", "description"]
     extra = 1
     ordering = ["-created", "-pk"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Each update's title shows its incident.
+        return super().get_queryset(request).select_related("incident")
 
 
 @admin.register(Incident)
@@ -120,3 +144,7 @@ class ServiceStatusChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# The notification models, from their own subpackage.
+from statusboard.notifications import admin as notifications_admin  # noqa: E402,F401
