@@ -10,6 +10,7 @@ from django.core.validators import URLValidator
 from django.db import models, router, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -91,6 +92,10 @@ class ServiceGroup(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        # A group has no page of its own: it is a section of the index.
+        return reverse("statusboard:index") + f"#group-{self.pk}"
 
 
 class Service(TimeStampedModel):
@@ -185,6 +190,9 @@ class Service(TimeStampedModel):
             if writes_status:
                 self._status = self.status
 
+    def get_absolute_url(self) -> str:
+        return reverse("statusboard:service:detail", kwargs={"pk": self.pk})
+
     def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
         super().refresh_from_db(*args, **kwargs)
         if "status" in self.__dict__:
@@ -277,6 +285,9 @@ class Incident(TimeStampedModel):
             self.closed = self._latest_update_is_fixed(_db_for_write(self, kwargs))
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("statusboard:incident:detail", kwargs={"pk": self.pk})
+
     def _latest_update_is_fixed(self, using: str) -> bool:
         latest = (
             IncidentUpdate.objects.using(using)
@@ -348,6 +359,12 @@ class IncidentUpdate(TimeStampedModel):
                 sender=Incident, incident=self.incident, update=self, created=created
             )
 
+    def get_absolute_url(self) -> str:
+        # An update is a section of its incident's page.
+        return reverse("statusboard:incident:detail", kwargs={"pk": self.incident_id}) + (
+            f"#update-{self.pk}"
+        )
+
 
 @receiver(post_delete, sender=IncidentUpdate, dispatch_uid="statusboard_update_deleted")
 def _sync_closed_after_update_deleted(
@@ -389,7 +406,14 @@ class Maintenance(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("statusboard:maintenance:detail", kwargs={"pk": self.pk})
+
     def clean(self) -> None:
         super().clean()
         if self.end is not None and self.scheduled is not None and self.end <= self.scheduled:
             raise ValidationError({"end": _("The end must be after the scheduled start.")})
+
+
+# The notification models live in their own subpackage, in this app.
+from statusboard.notifications.models import *  # noqa: E402,F401,F403
