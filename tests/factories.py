@@ -19,6 +19,14 @@ from statusboard.models import (
     ServiceStatus,
     ServiceStatusChange,
 )
+from statusboard.notifications.models import (
+    EmailSubscriber,
+    EventType,
+    NotificationEvent,
+    Webhook,
+    WebhookAttempt,
+    WebhookDelivery,
+)
 
 
 class UserFactory(DjangoModelFactory):
@@ -116,3 +124,72 @@ class MaintenanceFactory(DjangoModelFactory):
     def services(self, create: bool, extracted: list[Service] | None, **kwargs: object) -> None:
         if create and extracted:
             self.services.set(extracted)
+
+
+class EmailSubscriberFactory(DjangoModelFactory):
+    class Meta:
+        model = EmailSubscriber
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"subscriber{n}@example.com")
+    page_url = "https://status.example.com/"
+
+    @factory.post_generation
+    def services(self, create: bool, extracted: list[Service] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.services.set(extracted)
+
+    @factory.post_generation
+    def groups(self, create: bool, extracted: list[ServiceGroup] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.groups.set(extracted)
+
+
+class WebhookFactory(DjangoModelFactory):
+    """A webhook; its URL is not validated on save, so tests pick any."""
+
+    class Meta:
+        model = Webhook
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Webhook {n}")
+    url = factory.Sequence(lambda n: f"https://hooks.example.com/{n}")
+
+    @factory.post_generation
+    def services(self, create: bool, extracted: list[Service] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.services.set(extracted)
+
+    @factory.post_generation
+    def groups(self, create: bool, extracted: list[ServiceGroup] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.groups.set(extracted)
+
+
+class NotificationEventFactory(DjangoModelFactory):
+    class Meta:
+        model = NotificationEvent
+
+    event_type = EventType.INCIDENT_CREATED
+    payload = factory.LazyAttribute(
+        lambda event: {"version": "1", "type": str(event.event_type), "services": []}
+    )
+
+
+class WebhookDeliveryFactory(DjangoModelFactory):
+    class Meta:
+        model = WebhookDelivery
+
+    event = factory.SubFactory(NotificationEventFactory)
+    webhook = factory.SubFactory(WebhookFactory)
+    next_attempt_at = factory.LazyFunction(timezone.now)
+
+
+class WebhookAttemptFactory(DjangoModelFactory):
+    class Meta:
+        model = WebhookAttempt
+
+    delivery = factory.SubFactory(WebhookDeliveryFactory)
+    number = 1
+    status_code = 200
+    duration_ms = 12
