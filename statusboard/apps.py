@@ -10,4 +10,7 @@ class StatusboardConfig(AppConfig):
     default_auto_field = "django.db.models.AutoField"
 
     def ready(self) -> None:
-        from statusboard import checks  # noqa: F401  (registers the system checks)
+        from statusboard import caching, checks  # noqa: F401  (checks registers the checks)
+
+        caching.connect_invalidation()
+        from statusboard.notifications import receivers  # noqa: F401  (connects them)

@@ -199,6 +199,95 @@ def _uptime_weights(key: str, value: Any) -> list[CheckMessage]:
     return errors
 
 
+def _int_between(key: str, value: Any, low: int, high: int, hint: str) -> list[CheckMessage]:
+    errors = _non_negative_int(key, value)
+    if not errors and not low <= value <= high:
+        errors.append(
+            Error(
+                f"STATUSBOARD[{key!r}] must be from {low} to {high}, not {value}.",
+                hint=hint,
+                id="statusboard.E004",
+            )
+        )
+    return errors
+
+
+def _webhook_max_attempts(key: str, value: Any) -> list[CheckMessage]:
+    return _int_between(key, value, 1, 20, "Use the number of attempts per delivery, e.g. 5.")
+
+
+def _webhook_retry_delay(key: str, value: Any) -> list[CheckMessage]:
+    return _int_between(key, value, 1, 86_400, "Use the seconds before the first retry, e.g. 60.")
+
+
+def _maintenance_notification_window(key: str, value: Any) -> list[CheckMessage]:
+    return _int_between(
+        key, value, 1, 10_080, "Use a number of minutes longer than the cron interval, e.g. 60."
+    )
+
+
+def _webhook_timeout(key: str, value: Any) -> list[CheckMessage]:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return [
+            Error(
+                f"STATUSBOARD[{key!r}] must be a number, not {type(value).__name__}.",
+                hint=f"Set STATUSBOARD[{key!r}] to a number of seconds such as 5.",
+                id="statusboard.E003",
+            )
+        ]
+    if not 0 < value <= 60:
+        return [
+            Error(
+                f"STATUSBOARD[{key!r}] must be more than 0 and at most 60, not {value}.",
+                hint="Use a few seconds, e.g. 5: a slow receiver holds up the worker.",
+                id="statusboard.E004",
+            )
+        ]
+    return []
+
+
+def _optional_email(key: str, value: Any) -> list[CheckMessage]:
+    if value is None or (isinstance(value, str) and value.strip()):
+        return []
+    return [
+        Error(
+            f"STATUSBOARD[{key!r}] must be an email address or None, not {value!r}.",
+            hint="Give a sender such as 'Status <status@example.com>', "
+            "or None to use DEFAULT_FROM_EMAIL.",
+            id="statusboard.E003",
+        )
+    ]
+
+
+def _cache_alias(key: str, value: Any) -> list[CheckMessage]:
+    if isinstance(value, str) and value in settings.CACHES:
+        return []
+    return [
+        Error(
+            f"STATUSBOARD[{key!r}] is {value!r}, which is not an alias in CACHES.",
+            hint=f"Use one of {sorted(settings.CACHES)}, or add that cache to CACHES.",
+            id="statusboard.E008",
+        )
+    ]
+
+
+def _positive_seconds(key: str, value: Any) -> list[CheckMessage]:
+    errors = _non_negative_int(key, value)
+    if not errors and value == 0:
+        errors.append(
+            Error(
+                f"STATUSBOARD[{key!r}] must be at least 1 second.",
+                hint=f"Use a number of seconds such as {DEFAULTS[key]!r}.",
+                id="statusboard.E004",
+            )
+        )
+    return errors
+
+
+def _optional_positive_seconds(key: str, value: Any) -> list[CheckMessage]:
+    return [] if value is None else _positive_seconds(key, value)
+
+
 VALIDATORS: dict[str, Callable[[str, Any], list[CheckMessage]]] = {
     "INCIDENT_DAYS_IN_INDEX": _non_negative_int,
     "OPEN_INCIDENT_IN_INDEX": _boolean,
@@ -209,6 +298,15 @@ VALIDATORS: dict[str, Callable[[str, Any], list[CheckMessage]]] = {
     "PAGE_URL": _page_url,
     "UPTIME_DAYS": _uptime_days,
     "UPTIME_WEIGHTS": _uptime_weights,
+    "NOTIFICATION_FROM_EMAIL": _optional_email,
+    "MAINTENANCE_NOTIFICATION_WINDOW_MINUTES": _maintenance_notification_window,
+    "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": _boolean,
+    "WEBHOOK_MAX_ATTEMPTS": _webhook_max_attempts,
+    "WEBHOOK_RETRY_DELAY_SECONDS": _webhook_retry_delay,
+    "WEBHOOK_TIMEOUT_SECONDS": _webhook_timeout,
+    "CACHE_ALIAS": _cache_alias,
+    "CACHE_TIMEOUT": _positive_seconds,
+    "STALE_TIMEOUT": _optional_positive_seconds,
 }
 
 

@@ -47,6 +47,26 @@ DEFAULTS: dict[str, Any] = {
     "UPTIME_DAYS": 90,
     # How much time in each status counts as down (0 = not at all, 1 = fully).
     "UPTIME_WEIGHTS": {1: 0.0, 2: 0.3, 3: 1.0},
+    # Sender of notification emails; None uses DEFAULT_FROM_EMAIL.
+    "NOTIFICATION_FROM_EMAIL": None,
+    # How late ``statusboard_tick`` may still announce a maintenance's start or end.
+    "MAINTENANCE_NOTIFICATION_WINDOW_MINUTES": 60,
+    # Let webhooks reach loopback, private and link-local addresses (tests only).
+    "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": False,
+    # Attempts per webhook delivery, the first one included.
+    "WEBHOOK_MAX_ATTEMPTS": 5,
+    # Delay before the first retry of a webhook; it doubles after each attempt.
+    "WEBHOOK_RETRY_DELAY_SECONDS": 60,
+    # Timeout of each webhook request's connection and reads.
+    "WEBHOOK_TIMEOUT_SECONDS": 5,
+    # The cache (an alias of CACHES) that keeps the public pages.
+    "CACHE_ALIAS": "default",
+    # Seconds a cached page may live: bounds how stale what changes with the
+    # clock ("5 minutes ago", a maintenance starting) can get.
+    "CACHE_TIMEOUT": 60,
+    # Seconds the last good copy of a page is kept for when the database is
+    # down; None keeps it until the cache evicts it.
+    "STALE_TIMEOUT": 7 * 24 * 3600,
 }
 
 
@@ -93,7 +113,6 @@ class Settings:
     def PAGE_URL(self) -> str:
         return self._get("PAGE_URL")
 
-
     @property
     def UPTIME_DAYS(self) -> int:
         return self._get("UPTIME_DAYS")
@@ -101,6 +120,42 @@ class Settings:
     @property
     def UPTIME_WEIGHTS(self) -> dict[int, float]:
         return {**DEFAULTS["UPTIME_WEIGHTS"], **self.user_settings.get("UPTIME_WEIGHTS", {})}
+
+    @property
+    def NOTIFICATION_FROM_EMAIL(self) -> str:
+        return self._get("NOTIFICATION_FROM_EMAIL") or settings.DEFAULT_FROM_EMAIL
+
+    @property
+    def MAINTENANCE_NOTIFICATION_WINDOW_MINUTES(self) -> int:
+        return self._get("MAINTENANCE_NOTIFICATION_WINDOW_MINUTES")
+
+    @property
+    def WEBHOOK_ALLOW_PRIVATE_ADDRESSES(self) -> bool:
+        return self._get("WEBHOOK_ALLOW_PRIVATE_ADDRESSES")
+
+    @property
+    def WEBHOOK_MAX_ATTEMPTS(self) -> int:
+        return self._get("WEBHOOK_MAX_ATTEMPTS")
+
+    @property
+    def WEBHOOK_RETRY_DELAY_SECONDS(self) -> int:
+        return self._get("WEBHOOK_RETRY_DELAY_SECONDS")
+
+    @property
+    def WEBHOOK_TIMEOUT_SECONDS(self) -> float:
+        return self._get("WEBHOOK_TIMEOUT_SECONDS")
+
+    @property
+    def CACHE_ALIAS(self) -> str:
+        return self._get("CACHE_ALIAS")
+
+    @property
+    def CACHE_TIMEOUT(self) -> int:
+        return self._get("CACHE_TIMEOUT")
+
+    @property
+    def STALE_TIMEOUT(self) -> int | None:
+        return self._get("STALE_TIMEOUT")
 
 
 app_settings = Settings()

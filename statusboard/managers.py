@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from statusboard.caching import invalidate_on_commit
 from statusboard.conf import app_settings
 
 if TYPE_CHECKING:
@@ -123,6 +124,8 @@ class IncidentUpdateQuerySet(models.QuerySet):
             moved = self.model._base_manager.using(self.db).filter(pk__in=pks)
             incident_pks.update(moved.values_list("incident_id", flat=True))
             Incident.objects.using(self.db).filter(pk__in=incident_pks).sync_closed()
+            # No post_save for a bulk update: tell the page cache directly.
+            invalidate_on_commit(using=self.db)
         return rows
 
 

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # The queue of the worker test of the notifications (tests/notifications/test_tasks.py).
+    "django_tasks_db",
     "statusboard",
 ]
 
@@ -94,3 +96,17 @@ STATIC_URL = "/static/"
 # Django 6.0 takes plain addresses and deprecates the (name, address) pairs.
 ADMINS = ["admin@example.com"] if django.VERSION >= (6, 0) else [("Admin", "admin@example.com")]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Most tests change data inside a transaction that never commits, so the page
+# cache would never be invalidated: they run without one. tests/test_caching.py
+# turns a real cache on (local memory, and Redis).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+if os.environ.get("STATUSBOARD_TEST_REDIS_URL"):
+    # For a second process in the caching tests: the same Redis as the test.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["STATUSBOARD_TEST_REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("STATUSBOARD_TEST_REDIS_PREFIX", ""),
+        }
+    }

@@ -112,7 +112,7 @@ def test_unknown_key_with_nothing_close_lists_the_valid_keys(key):
 
     assert error.id == "statusboard.E002"
     assert error.msg == f"STATUSBOARD has an unknown key {key!r}."
-    assert error.hint.startswith("Valid keys are: AUTO_REFRESH_INDEX_SECONDS, FAVICON_DEFAULT, ")
+    assert error.hint.startswith("Valid keys are: AUTO_REFRESH_INDEX_SECONDS, CACHE_ALIAS, ")
     assert error.hint == f"Valid keys are: {', '.join(sorted(DEFAULTS))}."
 
 
