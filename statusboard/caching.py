@@ -31,15 +31,25 @@ from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
+from django.utils.text import compress_string
 
 from statusboard.conf import app_settings
 
 VERSION_KEY = "statusboard:data-version"
 STALE_NOTICE_MARKER = "<!-- statusboard:stale-notice -->"
+COMPRESSIBLE_TYPES = {
+    "text/html",
+    "text/calendar",
+    "application/json",
+    "application/rss+xml",
+    "application/atom+xml",
+    "image/svg+xml",
+}
 # Headers of the original response that a cached copy must not keep: they
 # belong to one visitor, or this module sets them itself.
 DROPPED_HEADERS = {
@@ -131,23 +141,44 @@ def _is_anonymous(request: HttpRequest) -> bool:
         return True
 
 
-def _to_response(entry: dict[str, Any]) -> HttpResponse:
-    response = HttpResponse(entry["content"], status=200)
+def _to_response(entry: dict[str, Any], request: HttpRequest | None = None) -> HttpResponse:
+    """The cached copy as a response; gzipped when ``request`` accepts it."""
+    gzip = (
+        request is not None
+        and entry["gzipped"] is not None
+        and re_accepts_gzip.search(request.headers.get("Accept-Encoding", ""))
+    )
+    response = HttpResponse(entry["gzipped"] if gzip else entry["content"], status=200)
     for header, value in entry["headers"].items():
         response[header] = value
-    response["ETag"] = entry["etag"]
+    if gzip:
+        response["Content-Encoding"] = "gzip"
+    response["ETag"] = _etag(entry, gzip)
     response["Last-Modified"] = http_date(entry["generated"])
     return response
 
 
+def _etag(entry: dict[str, Any], gzip: bool) -> str:
+    # Each encoding of a page is a different representation with its own ETag.
+    return quote_etag(entry["digest"] + ("-gzip" if gzip else ""))
+
+
 def _entry_from(response: HttpResponse) -> dict[str, Any]:
     content = response.content
+    compressible = (
+        len(content) >= 200
+        and not response.has_header("Content-Encoding")
+        and response.get("Content-Type", "").split(";")[0] in COMPRESSIBLE_TYPES
+    )
     return {
         "content": content,
+        # Compressed once here rather than on every request: a page under a
+        # traffic spike is sent many thousand times.
+        "gzipped": compress_string(content) if compressible else None,
         "headers": {
             name: value for name, value in response.items() if name.lower() not in DROPPED_HEADERS
         },
-        "etag": quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest()),
+        "digest": hashlib.md5(content, usedforsecurity=False).hexdigest(),
         "generated": int(time.time()),
     }
 
@@ -207,12 +238,11 @@ def cache_public(
             cache.set(page_key, entry, timeout=app_settings.CACHE_TIMEOUT, version=version)
             cache.set(last_good_key, entry, timeout=app_settings.STALE_TIMEOUT)
 
-        response = _to_response(entry)
+        response = _to_response(entry, request)
         patch_cache_control(response, public=True, max_age=max_age, must_revalidate=True)
-        patch_vary_headers(response, ("Accept-Language",))
-        conditional = get_conditional_response(
-            request, etag=entry["etag"], last_modified=entry["generated"], response=response
+        patch_vary_headers(response, ("Accept-Language", "Accept-Encoding"))
+        return get_conditional_response(
+            request, etag=response["ETag"], last_modified=entry["generated"], response=response
         )
-        return conditional
 
     return wrapped

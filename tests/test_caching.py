@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -209,3 +210,19 @@ def test_without_a_copy_a_database_outage_is_a_plain_503(client, page_cache, dat
     assert response["Retry-After"] == "30"
     assert "Status temporarily unavailable" in response.content.decode()
     assert "Traceback" not in response.content.decode()
+
+
+def test_cached_pages_are_sent_gzipped_to_clients_that_accept_it(client, page_cache):
+    ServiceFactory()
+    plain = index(client)
+
+    zipped = index(client, accept_encoding="gzip, deflate, br")
+    revalidated = index(client, accept_encoding="gzip", if_none_match=zipped["ETag"])
+
+    assert zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.content) == plain.content
+    assert len(zipped.content) < len(plain.content) / 3
+    assert zipped["ETag"] != plain["ETag"]
+    assert "Accept-Encoding" in zipped["Vary"]
+    assert not plain.has_header("Content-Encoding")
+    assert revalidated.status_code == 304

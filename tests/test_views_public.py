@@ -572,10 +572,12 @@ def populate(n: int) -> dict[str, object]:
 
 # Anonymous; for staff add the session and user queries, and 2 for permissions.
 QUERIES = {
-    "index": 8,
-    "archive": 5,
+    # Three of them for the uptime bars of all services (statusboard.uptime).
+    "index": 11,
+    # One of them counts the incidents for the pagination.
+    "archive": 6,
     "incident": 3,
-    "service": 7,
+    "service": 10,
     "maintenance": 2,
 }
 
@@ -611,3 +613,48 @@ def test_query_count_for_a_manager_does_not_grow_with_data(client, django_assert
             response = client.get(_url(page, objects))
         assert response.status_code == 200, page
         assert b"data-statusboard-action" in response.content, page
+
+
+def test_a_busy_month_is_paginated(client):
+    from statusboard.views.public import ARCHIVE_PAGE_SIZE
+
+    today = timezone.localdate()
+    start = timezone.make_aware(datetime.datetime(today.year, today.month, 1, 0, 30))
+    for minute in range(ARCHIVE_PAGE_SIZE + 1):
+        IncidentFactory(occurred=start + datetime.timedelta(minutes=minute))
+    url = f"/statusboard/incident/archive/{today.year}/{today.month:02d}/"
+
+    first = client.get(url)
+    second = client.get(url, {"page": 2})
+    beyond = client.get(url, {"page": 3})
+
+    assert len(first.context["incidents"]) == ARCHIVE_PAGE_SIZE
+    assert b'rel="next"' in first.content
+    assert len(second.context["incidents"]) == 1
+    assert beyond.status_code == 404
+
+
+def test_index_and_service_page_show_uptime_bars(client, settings):
+    settings.STATUSBOARD = {"UPTIME_DAYS": 30}
+    service = ServiceFactory(name="API")
+    service.status_changes.update(created=timezone.now() - datetime.timedelta(days=3))
+
+    for url in [INDEX, service.get_absolute_url()]:
+        html = client.get(url).content.decode()
+        assert html.count("statusboard-day statusboard-day-") == 30, url
+        assert html.count("statusboard-day-none") == 26, url  # before the service existed
+        assert "100.00 % uptime" in html, url
+        assert 'aria-label="Uptime over the last 30 days: 100.00 %"' in html, url
+
+
+def test_a_service_in_a_maintenance_window_shows_it_without_changing_its_status(client):
+    service = ServiceFactory(name="API", status=ServiceStatus.PERFORMANCE_ISSUES)
+    MaintenanceFactory(ongoing=True, services=[service])
+    MaintenanceFactory(services=[ServiceFactory(name="Later")])  # upcoming: no badge
+
+    html = client.get(INDEX).content.decode()
+
+    assert html.count("statusboard-maintenance-badge") == 1
+    assert "Under maintenance" in client.get(service.get_absolute_url()).content.decode()
+    service.refresh_from_db()
+    assert service.status == ServiceStatus.PERFORMANCE_ISSUES

@@ -36,6 +36,7 @@ from statusboard.models import (
     ServiceGroup,
     ServiceStatus,
 )
+from statusboard.uptime import Uptime, uptime_for
 
 MAX_IDS = 1000
 """The longest list of related ids a write may carry."""
@@ -255,18 +256,88 @@ class ServiceV01Serializer(ModelSerializer):
         }
 
 
+class UptimeField(serializers.FloatField):
+    """The service's uptime percentage over ``UPTIME_DAYS``; null without data."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.update(read_only=True, allow_null=True, min_value=0, max_value=100, source="*")
+        super().__init__(**kwargs)
+
+    def to_representation(self, service: Service) -> float | None:
+        uptime = getattr(service, "uptime", None)
+        if uptime is None:  # a single service, e.g. the response to a write
+            uptime = uptime_for([service])[service.pk]
+        return None if uptime.percentage is None else round(uptime.percentage, 4)
+
+
+class ServiceListSerializer(serializers.ListSerializer):
+    """Computes the uptime of all the listed services at once (three queries)."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        services = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+        uptimes = uptime_for(services)
+        for service in services:
+            service.uptime = uptimes[service.pk]
+        return super().to_representation(services)
+
+
 class ServiceSerializer(ServiceV01Serializer):
     """A service.
 
     Changing ``status`` saves the service through ``Service.save()``, which
     records the change in its history and sends ``service_status_changed``.
+    ``uptime`` is the percentage of the last ``UPTIME_DAYS`` days the service
+    was up, as the status page shows it.
     """
 
     url = _url("service")
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    uptime = UptimeField()
 
     class Meta(ServiceV01Serializer.Meta):
-        fields = [*ServiceV01Serializer.Meta.fields, "url", "status_display", "public"]
+        fields = [*ServiceV01Serializer.Meta.fields, "url", "status_display", "public", "uptime"]
+        list_serializer_class = ServiceListSerializer
+
+
+class DayUptimeSerializer(serializers.Serializer):
+    """What a service went through on one day, in the host's time zone."""
+
+    date = serializers.DateField()
+    worst_status = serializers.IntegerField(
+        allow_null=True,
+        help_text=_(
+            "The worst status held outside maintenance; null: no data (before the service existed)."
+        ),
+    )
+    minutes_in_status = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text=_("Minutes spent in each non-operational status outside maintenance, by status."),
+    )
+    maintenance_minutes = serializers.IntegerField()
+
+
+class ServiceHistorySerializer(serializers.Serializer):
+    """A service's uptime and daily history over the last ``UPTIME_DAYS`` days."""
+
+    service = serializers.IntegerField()
+    uptime = serializers.FloatField(allow_null=True, min_value=0, max_value=100)
+    days = DayUptimeSerializer(many=True)
+
+    @staticmethod
+    def data_for(service: Service, uptime: Uptime) -> dict[str, Any]:
+        return {
+            "service": service.pk,
+            "uptime": None if uptime.percentage is None else round(uptime.percentage, 4),
+            "days": [
+                {
+                    "date": day.date,
+                    "worst_status": day.worst_status,
+                    "minutes_in_status": {str(k): v for k, v in day.minutes_in_status.items()},
+                    "maintenance_minutes": round(day.maintenance.total_seconds() / 60),
+                }
+                for day in uptime.days
+            ],
+        }
 
 
 # --- Incidents --------------------------------------------------------------

@@ -21,7 +21,8 @@ from statusboard.api.versioning import V0_1, V1, VersionRouter
 def _router(version: str, pagination_class: type[PageNumberPagination] | None) -> VersionRouter:
     router = VersionRouter(version, pagination_class=pagination_class)
     router.register("servicegroup", views.ServiceGroupViewSet, basename="servicegroup")
-    router.register("service", views.ServiceViewSet, basename="service")
+    service_viewset = views.ServiceV1ViewSet if version == V1 else views.ServiceViewSet
+    router.register("service", service_viewset, basename="service")
     router.register("incident", views.IncidentViewSet, basename="incident")
     router.register("incidentupdate", views.IncidentUpdateViewSet, basename="incidentupdate")
     router.register("maintenance", views.MaintenanceViewSet, basename="maintenance")

@@ -15,7 +15,9 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -33,6 +35,7 @@ from statusboard.api.versioning import (
     URLPathVersioning,
 )
 from statusboard.models import Incident, IncidentUpdate, Maintenance, Service, ServiceGroup
+from statusboard.uptime import uptime_for
 
 
 class StatusboardViewSet(viewsets.ModelViewSet):
@@ -113,6 +116,34 @@ class ServiceViewSet(StatusboardViewSet):
 
     def get_queryset(self) -> QuerySet[Service]:
         return Service.objects.visible_to(self.request.user).prefetch_related("groups")
+
+
+class ServiceV1ViewSet(ServiceViewSet):
+    """Services, their status and their uptime.
+
+    Status: 0 operational, 1 performance issues, 2 partial outage, 3 major
+    outage. A change of status is recorded in the service's history and sends
+    ``service_status_changed``. Services that are not public exist here only
+    for signed-in staff. ``history/`` gives a service's daily summaries over
+    the last ``UPTIME_DAYS`` days.
+    """
+
+    @extend_schema(responses=api_serializers.ServiceHistorySerializer, filters=False)
+    # The schema class is given again: extend_schema would otherwise fall back
+    # to the host's DEFAULT_SCHEMA_CLASS for an action.
+    @action(
+        detail=True,
+        methods=["get"],
+        filter_backends=[],
+        pagination_class=None,
+        schema=AutoSchema(),
+    )
+    def history(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """A service's uptime and, for each day, its worst status and time in each status."""
+        service = self.get_object()
+        uptime = uptime_for([service])[service.pk]
+        data = api_serializers.ServiceHistorySerializer.data_for(service, uptime)
+        return Response(api_serializers.ServiceHistorySerializer(data).data)
 
 
 class IncidentViewSet(StatusboardViewSet):

@@ -9,18 +9,20 @@ for hosts whose templates use them.
 from __future__ import annotations
 
 import datetime
+import math
 from typing import Any
 
 from django import forms, template
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.formats import date_format, number_format
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince, timeuntil
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from statusboard.markup import render_markdown
 from statusboard.models import IncidentImpact, IncidentStatus, ServiceStatus
+from statusboard.uptime import DayUptime, Uptime
 
 register = template.Library()
 
@@ -215,4 +217,71 @@ def exact_time(value: datetime.datetime | None) -> SafeString | str:
         '<time datetime="{}">{}</time>',
         value.isoformat(),
         date_format(value, "DATETIME_FORMAT"),
+    )
+
+
+def _day_title(day: DayUptime) -> str:
+    date = date_format(day.date, "DATE_FORMAT")
+    if not day.has_data:
+        return gettext("%(date)s: no data") % {"date": date}
+    parts = [f"{date}: {ServiceStatus(day.worst_status).label}"]
+    for status, minutes in day.minutes_in_status.items():
+        if minutes:
+            parts.append(
+                ngettext(
+                    "%(status)s for %(count)d minute", "%(status)s for %(count)d minutes", minutes
+                )
+                % {"status": ServiceStatus(status).label, "count": minutes}
+            )
+    maintenance = round(day.maintenance.total_seconds() / 60)
+    if maintenance:
+        parts.append(
+            ngettext(
+                "under maintenance for %(count)d minute",
+                "under maintenance for %(count)d minutes",
+                maintenance,
+            )
+            % {"count": maintenance}
+        )
+    return "; ".join(parts)
+
+
+def _day_class(day: DayUptime) -> str:
+    if not day.has_data:
+        return "none"
+    if day.worst_status == ServiceStatus.OPERATIONAL and day.maintenance:
+        return "maintenance"
+    return SERVICE_STATUS_CLASSES[day.worst_status]
+
+
+@register.filter
+def uptime_percentage(uptime: Uptime | None) -> str:
+    """The uptime as "99.95 %", or an empty string without data."""
+    if uptime is None or uptime.percentage is None:
+        return ""
+    # Never round 99.996 up to a perfect 100.00: the page would hide an outage.
+    shown = math.floor(uptime.percentage * 100) / 100
+    return gettext("%(percentage)s %%") % {"percentage": number_format(shown, 2)}
+
+
+@register.simple_tag
+def uptime_bars(uptime: Uptime | None) -> SafeString | str:
+    """A bar per day, coloured by the worst status, with a tooltip each.
+
+    Built in Python rather than with a template loop: the index shows
+    ``UPTIME_DAYS`` bars for every service.
+    """
+    if uptime is None:
+        return ""
+    bars = format_html_join(
+        "",
+        '<span class="statusboard-day statusboard-day-{}" title="{}"></span>',
+        ((_day_class(day), _day_title(day)) for day in uptime.days),
+    )
+    label = gettext("Uptime over the last %(days)d days: %(percentage)s") % {
+        "days": len(uptime.days),
+        "percentage": uptime_percentage(uptime) or gettext("no data"),
+    }
+    return format_html(
+        '<div class="statusboard-uptime-bars" role="img" aria-label="{}">{}</div>', label, bars
     )

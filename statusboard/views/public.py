@@ -29,8 +29,11 @@ from statusboard.models import (
     ServiceGroup,
     ServiceStatus,
 )
+from statusboard.uptime import uptime_for
 from statusboard.views.base import StatusboardContextMixin
 
+# How many incidents a page of the archive lists.
+ARCHIVE_PAGE_SIZE = 25
 # How many incidents the page of a service lists.
 SERVICE_RECENT_INCIDENTS = 10
 
@@ -72,6 +75,21 @@ def _next_month(date: datetime.date) -> datetime.date:
     return (date.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
+def _annotate_services(
+    services: list[Service], maintenances: list[Maintenance], now: datetime.datetime
+) -> None:
+    """Give each service its ``uptime`` and whether it is ``under_maintenance``.
+
+    A service in several groups is several objects: all of them get it. The
+    maintenances must have their ``visible_services`` prefetched.
+    """
+    uptimes = uptime_for({service.pk: service for service in services}.values(), now=now)
+    in_maintenance = {s.pk for m in maintenances for s in m.visible_services}
+    for service in services:
+        service.uptime = uptimes[service.pk]
+        service.under_maintenance = service.pk in in_maintenance
+
+
 class IndexView(StatusboardContextMixin, TemplateView):
     """The status page: the overall banner, maintenances, groups of services
     and recent incidents."""
@@ -107,6 +125,11 @@ class IndexView(StatusboardContextMixin, TemplateView):
             (Maintenance.objects.in_progress(now) | Maintenance.objects.upcoming(now))
             .order_by("scheduled", "pk")
             .prefetch_related(Prefetch("services", queryset=services, to_attr="visible_services"))
+        )
+        _annotate_services(
+            [*uncategorized, *(s for group in groups for s in group.visible_services)],
+            maintenances=[m for m in maintenances if m.scheduled <= now],
+            now=now,
         )
         context.update(
             {
@@ -148,6 +171,8 @@ class IncidentMonthArchiveView(StatusboardContextMixin, MonthArchiveView):
 
     date_field = "occurred"
     month_format = "%m"
+    # A bad month can have hundreds of incidents: keep the page light.
+    paginate_by = ARCHIVE_PAGE_SIZE
     allow_empty = True
     allow_future = False
     context_object_name = "incidents"
@@ -229,11 +254,15 @@ class ServiceDetailView(StatusboardContextMixin, DetailView):
         context["incidents"] = incidents_for_display(self.request).filter(services=self.object)[
             :SERVICE_RECENT_INCIDENTS
         ]
-        context["maintenances"] = (
+        maintenances = list(
             (Maintenance.objects.in_progress(now) | Maintenance.objects.upcoming(now))
             .filter(services=self.object)
             .order_by("scheduled", "pk")
         )
+        context["maintenances"] = maintenances
+        for maintenance in maintenances:
+            maintenance.visible_services = [self.object]
+        _annotate_services([self.object], [m for m in maintenances if m.scheduled <= now], now=now)
         context["status_since"] = (
             self.object.status_changes.order_by("-created", "-pk")
             .values_list("created", flat=True)

@@ -45,16 +45,20 @@ def schema(tmp_path_factory, django_db_blocker):
 
 
 def test_schema_describes_every_native_endpoint(schema):
-    expected = {
-        (f"/statusboard/api/{version}/{resource}/{suffix}", method)
-        for version in VERSIONS
-        for resource in RESOURCES
-        for suffix, method in OPERATIONS.values()
-    } | {
-        (f"/statusboard/api/v1/{resource}/{suffix}", method)
-        for resource in V1_ONLY_RESOURCES
-        for suffix, method in OPERATIONS.values()
-    }
+    expected = (
+        {
+            (f"/statusboard/api/{version}/{resource}/{suffix}", method)
+            for version in VERSIONS
+            for resource in RESOURCES
+            for suffix, method in OPERATIONS.values()
+        }
+        | {
+            (f"/statusboard/api/v1/{resource}/{suffix}", method)
+            for resource in V1_ONLY_RESOURCES
+            for suffix, method in OPERATIONS.values()
+        }
+        | {("/statusboard/api/v1/service/{id}/history/", "get")}
+    )
     native = {
         (route, method)
         for route, operations in schema["paths"].items()

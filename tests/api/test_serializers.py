@@ -44,7 +44,7 @@ V01_FIELDS = {
 }
 
 V1_ADDITIONS = {
-    "service": {"url", "status_display", "public"},
+    "service": {"url", "status_display", "public", "uptime"},
     "servicegroup": {"url", "collapse_display"},
     "incident": {"url", "impact", "impact_display", "postmortem"},
     "incidentupdate": {"url", "status_display"},

@@ -425,8 +425,9 @@ EXPECTED_QUERIES = {
     ("v0.1", "maintenance", "detail"): 1,
     ("v1", "servicegroup", "list"): 3,
     ("v1", "servicegroup", "detail"): 2,
-    ("v1", "service", "list"): 3,
-    ("v1", "service", "detail"): 2,
+    # Three more in v1 for the uptime of all the listed services.
+    ("v1", "service", "list"): 6,
+    ("v1", "service", "detail"): 5,
     ("v1", "incident", "list"): 4,
     ("v1", "incident", "detail"): 3,
     ("v1", "incidentupdate", "list"): 2,
