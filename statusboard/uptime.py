@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -140,11 +141,16 @@ def summarize(
     summaries = []
     observed = datetime.timedelta(0)
     weighted_down = 0.0
+    first = 0  # Segments and days are both in order: walk them together.
     for date, (day_start, day_end) in days:
         worst: int | None = None
         time_in_status: dict[int, datetime.timedelta] = defaultdict(datetime.timedelta)
         in_maintenance = datetime.timedelta(0)
-        for start, end, status in segments:
+        while first < len(segments) and segments[first][1] <= day_start:
+            first += 1
+        for start, end, status in itertools.islice(segments, first, None):
+            if start >= day_end:
+                break
             low, high = max(start, day_start), min(end, day_end)
             if high <= low:
                 continue

@@ -9,16 +9,17 @@ for hosts whose templates use them.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 from typing import Any
 
 from django import forms, template
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince, timeuntil
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 
 from statusboard.markup import render_markdown
 from statusboard.models import IncidentImpact, IncidentStatus, ServiceStatus
@@ -220,20 +221,39 @@ def exact_time(value: datetime.datetime | None) -> SafeString | str:
     )
 
 
-def _day_title(day: DayUptime) -> str:
-    date = date_format(day.date, "DATE_FORMAT")
-    if not day.has_data:
-        return gettext("%(date)s: no data") % {"date": date}
-    parts = [f"{date}: {ServiceStatus(day.worst_status).label}"]
-    for status, minutes in day.minutes_in_status.items():
-        if minutes:
-            parts.append(
-                ngettext(
-                    "%(status)s for %(count)d minute", "%(status)s for %(count)d minutes", minutes
-                )
-                % {"status": ServiceStatus(status).label, "count": minutes}
-            )
+@functools.lru_cache(maxsize=4096)
+def _quiet_day_bar(date: datetime.date, css_class: str, status: int | None, language: str) -> str:
+    """The bar of a day with nothing to report but its status.
+
+    Most bars of most services are such days: the index shows thousands of
+    them, so each is built once per date, status and language.
+    """
+    text = date_format(date, "DATE_FORMAT")
+    if status is None:
+        title = gettext("%(date)s: no data") % {"date": text}
+    else:
+        title = f"{text}: {ServiceStatus(status).label}"
+    return _bar(css_class, title)
+
+
+def _bar(css_class: str, title: str) -> str:
+    return (
+        f'<span class="statusboard-day statusboard-day-{css_class}" title="{escape(title)}"></span>'
+    )
+
+
+def _day_bar(day: DayUptime) -> str:
+    css_class = _day_class(day)
     maintenance = round(day.maintenance.total_seconds() / 60)
+    minutes = {status: count for status, count in day.minutes_in_status.items() if count}
+    if not minutes and not maintenance:
+        return _quiet_day_bar(day.date, css_class, day.worst_status, get_language() or "")
+    parts = [f"{date_format(day.date, 'DATE_FORMAT')}: {ServiceStatus(day.worst_status).label}"]
+    for status, count in minutes.items():
+        parts.append(
+            ngettext("%(status)s for %(count)d minute", "%(status)s for %(count)d minutes", count)
+            % {"status": ServiceStatus(status).label, "count": count}
+        )
     if maintenance:
         parts.append(
             ngettext(
@@ -243,7 +263,7 @@ def _day_title(day: DayUptime) -> str:
             )
             % {"count": maintenance}
         )
-    return "; ".join(parts)
+    return _bar(css_class, "; ".join(parts))
 
 
 def _day_class(day: DayUptime) -> str:
@@ -273,12 +293,12 @@ def uptime_bars(uptime: Uptime | None) -> SafeString | str:
     """
     if uptime is None:
         return ""
-    bars = format_html_join(
-        "",
-        '<span class="statusboard-day statusboard-day-{}" title="{}"></span>',
-        ((_day_class(day), _day_title(day)) for day in uptime.days),
-    )
-    label = gettext("Uptime over the last %(days)d days: %(percentage)s") % {
+    bars = mark_safe("".join(_day_bar(day) for day in uptime.days))  # noqa: S308 (escaped in _bar)
+    label = ngettext(
+        "Uptime over the last %(days)d day: %(percentage)s",
+        "Uptime over the last %(days)d days: %(percentage)s",
+        len(uptime.days),
+    ) % {
         "days": len(uptime.days),
         "percentage": uptime_percentage(uptime) or gettext("no data"),
     }
