@@ -51,7 +51,7 @@ class _EscapeHtml(markdown.Extension):
 
 def render_markdown(text: str) -> SafeString:
     """Markdown source to sanitised HTML, safe to put in a page or a feed."""
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists", _EscapeHtml()])
+    html = markdown.markdown(text or "", extensions=["fenced_code", "tables", "sane_lists", _EscapeHtml()])
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -99,3 +99,9 @@ def test_pages_show_updates_and_maintenances_as_sanitised_markdown(client):
         assert "<strong>Bold</strong>" in html, url
         assert "<script>alert" not in html, url
         assert "javascript:" not in html, url
+
+
+def test_fenced_code_blocks_are_rendered_and_escaped():
+    html = render_markdown("```\n<script>alert(1)</script>\n```")
+
+    assert html == "<pre><code>&lt;script&gt;alert(1)&lt;/script&gt;\n</code></pre>"
