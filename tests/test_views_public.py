@@ -658,3 +658,13 @@ def test_a_service_in_a_maintenance_window_shows_it_without_changing_its_status(
     assert "Under maintenance" in client.get(service.get_absolute_url()).content.decode()
     service.refresh_from_db()
     assert service.status == ServiceStatus.PERFORMANCE_ISSUES
+
+
+def test_affected_services_are_separated_by_commas_without_a_stray_space(client):
+    incident = IncidentFactory(services=[ServiceFactory(name="A"), ServiceFactory(name="B")])
+    IncidentUpdateFactory(incident=incident)
+
+    html = client.get(incident.get_absolute_url()).content.decode()
+
+    assert "</a>, <a" in html
+    assert "</a>\n, " not in html
