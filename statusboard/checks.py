@@ -11,7 +11,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
@@ -75,9 +75,24 @@ def _boolean(key: str, value: Any) -> list[CheckMessage]:
     ]
 
 
+def _url_instead_of_path(label: str, value: str) -> list[CheckMessage]:
+    # The original django-statusboard's README built these with static(), which
+    # gives a URL; the templates pass the value to {% static %}, which wants a path.
+    if not value.startswith(("/", "http://", "https://")):
+        return []
+    return [
+        Warning(
+            f"{label} is {value!r}, a URL: it should be the path of a static file.",
+            hint="Give the path that static() takes, e.g. 'myproject/favicon.svg', "
+            "not the result of static().",
+            id="statusboard.W001",
+        )
+    ]
+
+
 def _static_path(key: str, value: Any) -> list[CheckMessage]:
     if isinstance(value, str) and value:
-        return []
+        return _url_instead_of_path(f"STATUSBOARD[{key!r}]", value)
     return [
         Error(
             f"STATUSBOARD[{key!r}] must be a non-empty string, not {value!r}.",
@@ -106,7 +121,9 @@ def _favicon_dict(key: str, value: Any) -> list[CheckMessage]:
                     id="statusboard.E005",
                 )
             )
-        if not (isinstance(path, str) and path):
+        if isinstance(path, str) and path:
+            errors.extend(_url_instead_of_path(f"STATUSBOARD[{key!r}][{status!r}]", path))
+        else:
             errors.append(
                 Error(
                     f"STATUSBOARD[{key!r}][{status!r}] must be a non-empty string, not {path!r}.",

@@ -360,3 +360,19 @@ def test_check_command_reports_a_missing_app():
     assert "(statusboard.E006) statusboard needs 'django.contrib.auth' in INSTALLED_APPS." in str(
         excinfo.value
     )
+
+
+@pytest.mark.parametrize(
+    "settings_value",
+    [
+        {"FAVICON_DEFAULT": "/static/statusboard/favicon.svg"},
+        {"FAVICON_INDEX_DICT": {3: "https://cdn.example.com/down.svg"}},
+    ],
+)
+def test_a_url_where_a_static_path_belongs_is_a_warning(settings, settings_value):
+    settings.STATUSBOARD = settings_value
+
+    messages = check_settings()
+
+    assert [message.id for message in messages] == ["statusboard.W001"]
+    assert "static()" in messages[0].hint
