@@ -12,11 +12,13 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+import statusboard
 from statusboard.models import ServiceStatus
 from tests.factories import IncidentFactory, ServiceFactory, ServiceGroupFactory
 from tests.htmlcheck import check_page
 
-LC_MESSAGES = Path(__file__).resolve().parent.parent / "statusboard/locale/it/LC_MESSAGES"
+# The installed package, so that a file missing from the wheel fails here.
+LC_MESSAGES = Path(statusboard.__file__).resolve().parent / "locale/it/LC_MESSAGES"
 
 
 def _entries(po: str) -> list[str]:

@@ -15,13 +15,15 @@ from django.template import engines
 from django.test import override_settings
 from django.urls import reverse
 
+import statusboard
 from statusboard.conf import DEFAULTS
 from tests.factories import IncidentFactory, ServiceFactory
 from tests.htmlcheck import check_page
 
 pytestmark = pytest.mark.django_db
 
-STATIC = Path(__file__).resolve().parent.parent / "statusboard" / "static" / "statusboard"
+# The installed package, so that a file missing from the wheel fails here.
+STATIC = Path(statusboard.__file__).resolve().parent / "static" / "statusboard"
 
 # The host override from the issue, verbatim.
 ACME_BASE = """{% extends "statusboard/base.html" %}
