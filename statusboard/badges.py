@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from statusboard.conf import app_settings
+from statusboard.markup import without_control_characters
 from statusboard.models import Maintenance, Service, ServiceStatus
 
 COLOURS = {
@@ -34,6 +35,8 @@ BADGE_MAX_AGE = 60
 
 
 def badge_response(label: str, message: str, colour: str) -> HttpResponse:
+    # An SVG is XML: control characters would make the whole image invalid.
+    label, message = without_control_characters(label), without_control_characters(message)
     label_width = len(label) * CHARACTER_WIDTH + PADDING
     message_width = len(message) * CHARACTER_WIDTH + PADDING
     svg = render_to_string(

@@ -20,19 +20,24 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from statusboard.conf import app_settings
-from statusboard.markup import markdown_to_text, render_markdown
+from statusboard.markup import markdown_to_text, render_markdown, without_control_characters
 from statusboard.models import Incident, IncidentUpdate, Maintenance, Service
 
 FEED_ITEMS = 50
 
 
 class IncidentFeed(Feed):
-    """The latest incidents, each with its latest update, as RSS 2.0."""
+    """The latest incidents, each with its latest update, as RSS 2.0.
+
+    Control characters are left out of every text: XML 1.0 cannot carry them.
+    """
 
     feed_type = Rss201rev2Feed
 
     def title(self) -> str:
-        return _("%(page)s: incidents") % {"page": app_settings.PAGE_NAME}
+        return without_control_characters(
+            _("%(page)s: incidents") % {"page": app_settings.PAGE_NAME}
+        )
 
     def description(self) -> str:
         return _("The latest incidents and their updates.")
@@ -53,8 +58,8 @@ class IncidentFeed(Feed):
     def item_title(self, item: Incident) -> str:
         latest = _latest_update(item)
         if latest is None:
-            return item.name
-        return f"{item.name} ({latest.get_status_display()})"
+            return without_control_characters(item.name)
+        return without_control_characters(f"{item.name} ({latest.get_status_display()})")
 
     def item_description(self, item: Incident) -> str:
         latest = _latest_update(item)
@@ -72,7 +77,7 @@ class IncidentFeed(Feed):
             parts.append(
                 format_html("<p>{}</p>", _("Affected services: %(names)s") % {"names": names})
             )
-        return "".join(parts)
+        return without_control_characters("".join(parts))
 
     def item_pubdate(self, item: Incident) -> datetime.datetime:
         return item.occurred
@@ -85,7 +90,7 @@ class IncidentFeed(Feed):
         return self.item_link(item)
 
     def item_categories(self, item: Incident) -> list[str]:
-        return [service.name for service in item.public_services]
+        return [without_control_characters(service.name) for service in item.public_services]
 
 
 class IncidentAtomFeed(IncidentFeed):
@@ -112,7 +117,12 @@ class MaintenanceCalendar(View):
         calendar = icalendar.Calendar()
         calendar.add("prodid", "-//django-statusboard//maintenances//EN")
         calendar.add("version", "2.0")
-        calendar.add("x-wr-calname", _("%(page)s: maintenances") % {"page": app_settings.PAGE_NAME})
+        calendar.add(
+            "x-wr-calname",
+            without_control_characters(
+                _("%(page)s: maintenances") % {"page": app_settings.PAGE_NAME}
+            ),
+        )
         host = request.get_host().split(":")[0]
         maintenances = Maintenance.objects.order_by("-scheduled", "-pk").prefetch_related(
             Prefetch("services", queryset=Service.objects.public(), to_attr="public_services")
@@ -131,7 +141,7 @@ def _event(request: HttpRequest, maintenance: Maintenance, host: str) -> icalend
     event.add("dtstart", maintenance.scheduled)
     if maintenance.end is not None:
         event.add("dtend", maintenance.end)
-    event.add("summary", maintenance.name)
+    event.add("summary", without_control_characters(maintenance.name))
     description = markdown_to_text(maintenance.description)
     if maintenance.public_services:
         services = ", ".join(service.name for service in maintenance.public_services)
@@ -139,7 +149,7 @@ def _event(request: HttpRequest, maintenance: Maintenance, host: str) -> icalend
             filter(None, [description, _("Affected services: %(names)s") % {"names": services}])
         )
     if description:
-        event.add("description", description)
+        event.add("description", without_control_characters(description))
     event.add("url", request.build_absolute_uri(maintenance.get_absolute_url()))
     event.add("last-modified", maintenance.modified)
     event.add("created", maintenance.created)

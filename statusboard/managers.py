@@ -92,8 +92,24 @@ class IncidentQuerySet(models.QuerySet):
             condition |= models.Q(closed=False)
         return self.filter(condition)
 
+    def lock(self) -> list[int]:
+        """Lock these incidents' rows until the transaction ends; return their pks.
+
+        Whoever writes ``closed`` locks the incident before reading its updates.
+        Under PostgreSQL's READ COMMITTED a statement sees what was committed
+        when it started, and an UPDATE that waited for another transaction's
+        row lock still writes what it computed before waiting: without the lock
+        taken first, an update committed meanwhile would be lost from
+        ``closed``. Rows are locked in pk order, and before any of their
+        updates, so that writers never wait for each other in a circle.
+        """
+        return list(self.select_for_update().order_by("pk").values_list("pk", flat=True))
+
     def sync_closed(self) -> int:
-        """Set ``closed`` from each incident's latest update, in one UPDATE."""
+        """Set ``closed`` from each incident's latest update, in one UPDATE.
+
+        Lock the incidents first (``lock()``) when others may write at once.
+        """
         from statusboard.models import IncidentStatus, IncidentUpdate
 
         latest_status = models.Subquery(
@@ -120,10 +136,13 @@ class IncidentUpdateQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db):
             pks = list(self.values_list("pk", flat=True))
             incident_pks = set(self.values_list("incident_id", flat=True))
+            incidents = Incident.objects.using(self.db)
+            incidents.filter(pk__in=incident_pks).lock()
             rows = super().update(**kwargs)
             moved = self.model._base_manager.using(self.db).filter(pk__in=pks)
             incident_pks.update(moved.values_list("incident_id", flat=True))
-            Incident.objects.using(self.db).filter(pk__in=incident_pks).sync_closed()
+            incidents.filter(pk__in=incident_pks).lock()
+            incidents.filter(pk__in=incident_pks).sync_closed()
             # No post_save for a bulk update: tell the page cache directly.
             invalidate_on_commit(using=self.db)
         return rows

@@ -8,6 +8,9 @@ is escaped, not interpreted.
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import markdown
 import nh3
 from django.utils.html import strip_tags
@@ -40,6 +43,10 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "td": {"align"}, "th": {"align"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
+# C0 control characters but tab, line feed and carriage return, and DEL: XML 1.0
+# (feeds, SVG) cannot carry them, and neither can iCalendar's TEXT.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
 
 class _EscapeHtml(markdown.Extension):
     """Treat raw HTML in the source as text."""
@@ -51,7 +58,9 @@ class _EscapeHtml(markdown.Extension):
 
 def render_markdown(text: str) -> SafeString:
     """Markdown source to sanitised HTML, safe to put in a page or a feed."""
-    html = markdown.markdown(text or "", extensions=["fenced_code", "tables", "sane_lists", _EscapeHtml()])
+    html = markdown.markdown(
+        text or "", extensions=["fenced_code", "tables", "sane_lists", _EscapeHtml()]
+    )
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -64,4 +73,11 @@ def render_markdown(text: str) -> SafeString:
 
 def markdown_to_text(text: str) -> str:
     """The words of a Markdown text without markup, for plain-text contexts."""
-    return strip_tags(render_markdown(text)).strip()
+    # strip_tags leaves the entities of the HTML: "&amp;" must be "&" again.
+    return unescape(strip_tags(render_markdown(text))).strip()
+
+
+def without_control_characters(text: str) -> str:
+    """``text`` without the control characters that XML and iCalendar refuse
+    (one in a name would otherwise make a feed fail with a 500)."""
+    return _CONTROL_CHARACTERS.sub("", text)

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models, router, transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -280,10 +280,17 @@ class Incident(TimeStampedModel):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         update_fields = kwargs.get("update_fields")
-        if not self._state.adding and (update_fields is None or "closed" in update_fields):
-            # Never write back a stale ``closed`` from an instance loaded earlier.
-            self.closed = self._latest_update_is_fixed(_db_for_write(self, kwargs))
-        super().save(*args, **kwargs)
+        if self._state.adding or not (update_fields is None or "closed" in update_fields):
+            super().save(*args, **kwargs)
+            return
+        using = _db_for_write(self, kwargs)
+        with transaction.atomic(using=using):
+            # Never write back a stale ``closed`` from an instance loaded earlier,
+            # nor one read before an update committed meanwhile: read it under
+            # the row's lock (see ``IncidentQuerySet.lock``).
+            Incident.objects.using(using).filter(pk=self.pk).lock()
+            self.closed = self._latest_update_is_fixed(using)
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("statusboard:incident:detail", kwargs={"pk": self.pk})
@@ -342,14 +349,10 @@ class IncidentUpdate(TimeStampedModel):
         using = _db_for_write(self, kwargs)
         created = self._state.adding
         with transaction.atomic(using=using):
-            # Lock the incident first, so that two updates saved at once
-            # compute ``closed`` one after the other.
-            list(
-                Incident.objects.using(using)
-                .select_for_update()
-                .filter(pk=self.incident_id)
-                .values_list("pk", flat=True)
-            )
+            # Lock the incident first (and the one the update leaves), so that
+            # two updates saved at once compute ``closed`` one after the other.
+            incident_pks = {self.incident_id, self._loaded_incident_id} - {None}
+            Incident.objects.using(using).filter(pk__in=incident_pks).lock()
             super().save(*args, **kwargs)
             self.incident.sync_closed(using)
             if self._loaded_incident_id not in (None, self.incident_id):
@@ -364,6 +367,16 @@ class IncidentUpdate(TimeStampedModel):
         return reverse("statusboard:incident:detail", kwargs={"pk": self.incident_id}) + (
             f"#update-{self.pk}"
         )
+
+
+@receiver(pre_delete, sender=IncidentUpdate, dispatch_uid="statusboard_update_deleting")
+def _lock_incident_before_update_deleted(
+    sender: type[IncidentUpdate], instance: IncidentUpdate, using: str, **kwargs: Any
+) -> None:
+    # Inside the deletion's transaction, before the update's row is touched:
+    # the post_delete sync below then reads under the lock, and a concurrent
+    # edit of the same update (which locks the incident first) cannot deadlock.
+    Incident.objects.using(using).filter(pk=instance.incident_id).lock()
 
 
 @receiver(post_delete, sender=IncidentUpdate, dispatch_uid="statusboard_update_deleted")

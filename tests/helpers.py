@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.contrib.auth.models import Permission
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.factories import UserFactory
 
@@ -16,3 +19,17 @@ def user_with_perms(*codenames: str, **kwargs: object):
         )
         assert user.user_permissions.count() == len(codenames), codenames
     return user
+
+
+def app_routes() -> dict[str, URLPattern]:
+    """Every named route of the app, by its full name (``statusboard:incident:edit``)."""
+
+    def walk(resolver: URLResolver, namespace: tuple[str, ...]) -> Iterator[tuple[str, URLPattern]]:
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                inner = (*namespace, pattern.namespace) if pattern.namespace else namespace
+                yield from walk(pattern, inner)
+            elif pattern.name:
+                yield ":".join((*namespace, pattern.name)), pattern
+
+    return {name: p for name, p in walk(get_resolver(), ()) if name.startswith("statusboard:")}

@@ -8,7 +8,12 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from statusboard.markup import ALLOWED_TAGS, markdown_to_text, render_markdown
+from statusboard.markup import (
+    ALLOWED_TAGS,
+    markdown_to_text,
+    render_markdown,
+    without_control_characters,
+)
 from tests.factories import IncidentUpdateFactory, MaintenanceFactory
 
 HOSTILE = [
@@ -82,6 +87,14 @@ def test_raw_html_is_shown_as_text():
 
 def test_plain_text():
     assert markdown_to_text("**Fixed** in [v2](https://example.com)") == "Fixed in v2"
+
+
+def test_plain_text_has_the_characters_not_their_entities():
+    assert markdown_to_text("Fish & chips, <b>not bold</b>") == "Fish & chips, <b>not bold</b>"
+
+
+def test_without_control_characters_keeps_tabs_and_line_breaks():
+    assert without_control_characters("a\x00b\x0bc\x1bd\x7fe\tf\ng\rh") == "abcde\tf\ng\rh"
 
 
 @pytest.mark.django_db

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from urllib.parse import quote
 
 import pytest
 from django.contrib.messages import get_messages
@@ -93,28 +92,7 @@ def formset_data(forms: list[dict[str, str]], initial: int = 0) -> dict[str, str
 PAGES = [(model, view) for model in FACTORIES for view in ACTIONS]
 
 
-# -- Permissions -----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("model", "view"), PAGES)
-def test_anonymous_users_go_to_the_apps_login_page(client, model, view):
-    url = _url(model, view, FACTORIES[model]())
-
-    for method in (client.get, client.post):
-        response = method(url)
-        assert response.status_code == 302
-        assert response["Location"] == f"/statusboard/login/?next={quote(url)}"
-
-
-@pytest.mark.parametrize(("model", "view"), PAGES)
-def test_without_the_permission_it_is_forbidden(client, model, view):
-    obj = FACTORIES[model]()
-    others = [f"{a}_{model}" for a in ACTIONS.values() if a != ACTIONS[view]]
-    client.force_login(user_with_perms(*others, staff=True))
-
-    assert client.get(_url(model, view, obj)).status_code == 403
-    assert client.post(_url(model, view, obj), valid_data(model)).status_code == 403
-    assert MODELS[model].objects.count() == 1
+# -- Permissions (who is refused: tests/test_permission_matrix.py) ----------------------
 
 
 @pytest.mark.parametrize(("model", "view"), PAGES)
