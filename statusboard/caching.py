@@ -141,46 +141,50 @@ def _is_anonymous(request: HttpRequest) -> bool:
         return True
 
 
-def _to_response(entry: dict[str, Any], request: HttpRequest | None = None) -> HttpResponse:
-    """The cached copy as a response; gzipped when ``request`` accepts it."""
-    gzip = (
-        request is not None
-        and entry["gzipped"] is not None
-        and re_accepts_gzip.search(request.headers.get("Accept-Encoding", ""))
-    )
-    response = HttpResponse(entry["gzipped"] if gzip else entry["content"], status=200)
+def _to_response(entry: dict[str, Any]) -> HttpResponse:
+    response = HttpResponse(entry["content"], status=200)
     for header, value in entry["headers"].items():
         response[header] = value
-    if gzip:
-        response["Content-Encoding"] = "gzip"
-    response["ETag"] = _etag(entry, gzip)
+    response["ETag"] = entry["etag"]
     response["Last-Modified"] = http_date(entry["generated"])
     return response
 
 
-def _etag(entry: dict[str, Any], gzip: bool) -> str:
-    # Each encoding of a page is a different representation with its own ETag.
-    return quote_etag(entry["digest"] + ("-gzip" if gzip else ""))
+def _entries_from(response: HttpResponse) -> dict[str, dict[str, Any]]:
+    """The response as cache entries, one per encoding ("identity", "gzip").
 
-
-def _entry_from(response: HttpResponse) -> dict[str, Any]:
+    Each encoding is a separate entry, so that serving the compressed page
+    does not load the much larger plain one from the cache.
+    """
     content = response.content
+    headers = {
+        name: value for name, value in response.items() if name.lower() not in DROPPED_HEADERS
+    }
+    digest = hashlib.md5(content, usedforsecurity=False).hexdigest()
+    generated = int(time.time())
+    identity = {
+        "content": content,
+        "headers": headers,
+        "etag": quote_etag(digest),
+        "generated": generated,
+    }
     compressible = (
         len(content) >= 200
         and not response.has_header("Content-Encoding")
         and response.get("Content-Type", "").split(";")[0] in COMPRESSIBLE_TYPES
     )
-    return {
-        "content": content,
-        # Compressed once here rather than on every request: a page under a
-        # traffic spike is sent many thousand times.
-        "gzipped": compress_string(content) if compressible else None,
-        "headers": {
-            name: value for name, value in response.items() if name.lower() not in DROPPED_HEADERS
-        },
-        "digest": hashlib.md5(content, usedforsecurity=False).hexdigest(),
-        "generated": int(time.time()),
+    if not compressible:
+        return {"identity": identity, "gzip": identity}
+    # Compressed once here rather than on every request: a page under a
+    # traffic spike is sent many thousand times.
+    gzipped = {
+        "content": compress_string(content),
+        "headers": {**headers, "Content-Encoding": "gzip"},
+        # Each encoding is a different representation with its own ETag.
+        "etag": quote_etag(digest + "-gzip"),
+        "generated": generated,
     }
+    return {"identity": identity, "gzip": gzipped}
 
 
 def _stale_response(entry: dict[str, Any]) -> HttpResponse:
@@ -222,8 +226,10 @@ def cache_public(
 
         cache = get_cache()
         page_key, last_good_key = _page_keys(request)
+        accepts_gzip = re_accepts_gzip.search(request.headers.get("Accept-Encoding", ""))
+        encoding = "gzip" if accepts_gzip else "identity"
         version = data_version()
-        entry = cache.get(page_key, version=version)
+        entry = cache.get(f"{page_key}:{encoding}", version=version)
         if entry is None:
             try:
                 response = view(request, *args, **kwargs)
@@ -234,15 +240,20 @@ def cache_public(
                 return _stale_response(stale) if stale else _unavailable_response()
             if response.status_code != 200 or response.streaming:
                 return response
-            entry = _entry_from(response)
-            cache.set(page_key, entry, timeout=app_settings.CACHE_TIMEOUT, version=version)
-            cache.set(last_good_key, entry, timeout=app_settings.STALE_TIMEOUT)
+            entries = _entries_from(response)
+            cache.set_many(
+                {f"{page_key}:{name}": value for name, value in entries.items()},
+                timeout=app_settings.CACHE_TIMEOUT,
+                version=version,
+            )
+            cache.set(last_good_key, entries["identity"], timeout=app_settings.STALE_TIMEOUT)
+            entry = entries[encoding]
 
-        response = _to_response(entry, request)
+        response = _to_response(entry)
         patch_cache_control(response, public=True, max_age=max_age, must_revalidate=True)
         patch_vary_headers(response, ("Accept-Language", "Accept-Encoding"))
         return get_conditional_response(
-            request, etag=response["ETag"], last_modified=entry["generated"], response=response
+            request, etag=entry["etag"], last_modified=entry["generated"], response=response
         )
 
     return wrapped
