@@ -12,6 +12,8 @@
   answered with 304.
 - Only anonymous visitors share cached copies: a signed-in user always gets a
   fresh, private response and never fills the cache.
+- While one worker builds a page after a change, the others keep serving the
+  previous copy instead of all building it at once.
 - When the database cannot be reached, the last good copy is served with a
   note saying when it was made; with no copy, a plain 503 page.
 """
@@ -41,6 +43,9 @@ from django.utils.text import compress_string
 from statusboard.conf import app_settings
 
 VERSION_KEY = "statusboard:data-version"
+# How long other workers wait for one that builds a page before building it
+# themselves (it may have died).
+RENDER_LOCK_TIMEOUT = 30
 STALE_NOTICE_MARKER = "<!-- statusboard:stale-notice -->"
 COMPRESSIBLE_TYPES = {
     "text/html",
@@ -131,6 +136,11 @@ def _page_keys(request: HttpRequest) -> tuple[str, str]:
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     language = translation.get_language() or ""
     return f"statusboard:page:{language}:{digest}", f"statusboard:last-good:{language}:{digest}"
+
+
+def render_lock_key(request: HttpRequest) -> str:
+    """The key a worker holds while it builds the page ``request`` asks for."""
+    return _page_keys(request)[0] + ":rendering"
 
 
 def _is_anonymous(request: HttpRequest) -> bool:
@@ -231,6 +241,16 @@ def cache_public(
         version = data_version()
         entry = cache.get(f"{page_key}:{encoding}", version=version)
         if entry is None:
+            lock_key = render_lock_key(request)
+            if not cache.add(lock_key, True, timeout=RENDER_LOCK_TIMEOUT, version=version):
+                # Another worker is building this page for the current data:
+                # rather than every worker building it at once, serve the
+                # previous copy until it is done.
+                previous = cache.get(last_good_key)
+                if previous is not None:
+                    response = _to_response(previous)
+                    patch_cache_control(response, no_cache=True)
+                    return response
             try:
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render"):
@@ -238,6 +258,8 @@ def cache_public(
             except DatabaseError:
                 stale = cache.get(last_good_key)
                 return _stale_response(stale) if stale else _unavailable_response()
+            finally:
+                cache.delete(lock_key, version=version)
             if response.status_code != 200 or response.streaming:
                 return response
             entries = _entries_from(response)

@@ -226,3 +226,20 @@ def test_cached_pages_are_sent_gzipped_to_clients_that_accept_it(client, page_ca
     assert "Accept-Encoding" in zipped["Vary"]
     assert not plain.has_header("Content-Encoding")
     assert revalidated.status_code == 304
+
+
+def test_while_another_worker_builds_a_page_the_previous_copy_is_served(client, page_cache, rf):
+    ServiceFactory(name="API")
+    previous = index(client)
+    caching.invalidate()  # a change: the page must be built again...
+    lock = caching.render_lock_key(rf.get(reverse("statusboard:index")))
+    cache.add(lock, True, version=caching.data_version())  # ...and a worker is on it
+
+    assert queries_made(lambda: index(client)) == 0
+    served = index(client)
+    cache.delete(lock, version=caching.data_version())  # that worker is done
+
+    assert served.status_code == 200
+    assert served.content == previous.content
+    assert "no-cache" in served["Cache-Control"]
+    assert queries_made(lambda: index(client)) > 0
