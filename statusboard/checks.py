@@ -172,16 +172,9 @@ def _page_url(key: str, value: Any) -> list[CheckMessage]:
 
 
 def _uptime_days(key: str, value: Any) -> list[CheckMessage]:
-    errors = _non_negative_int(key, value)
-    if not errors and not 1 <= value <= 3650:
-        errors.append(
-            Error(
-                f"STATUSBOARD[{key!r}] must be from 1 to 3650, not {value}.",
-                hint="Use the number of days the uptime bars cover, e.g. 90.",
-                id="statusboard.E004",
-            )
-        )
-    return errors
+    return _int_between(
+        key, value, 1, 3650, "Use the number of days the uptime bars cover, e.g. 90."
+    )
 
 
 def _uptime_weights(key: str, value: Any) -> list[CheckMessage]:

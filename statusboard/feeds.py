@@ -46,14 +46,7 @@ class IncidentFeed(Feed):
         return reverse("statusboard:index")
 
     def items(self) -> QuerySet[Incident]:
-        return Incident.objects.order_by("-occurred", "-pk").prefetch_related(
-            Prefetch(
-                "updates",
-                queryset=IncidentUpdate.objects.order_by("-created", "-pk"),
-                to_attr="updates_newest_first",
-            ),
-            Prefetch("services", queryset=Service.objects.public(), to_attr="public_services"),
-        )[:FEED_ITEMS]
+        return Incident.objects.for_display(Service.objects.public())[:FEED_ITEMS]
 
     def item_title(self, item: Incident) -> str:
         latest = _latest_update(item)
@@ -72,8 +65,8 @@ class IncidentFeed(Feed):
                     render_markdown(latest.description),
                 )
             )
-        if item.public_services:
-            names = ", ".join(service.name for service in item.public_services)
+        if item.visible_services:
+            names = ", ".join(service.name for service in item.visible_services)
             parts.append(
                 format_html("<p>{}</p>", _("Affected services: %(names)s") % {"names": names})
             )
@@ -90,7 +83,7 @@ class IncidentFeed(Feed):
         return self.item_link(item)
 
     def item_categories(self, item: Incident) -> list[str]:
-        return [without_control_characters(service.name) for service in item.public_services]
+        return [without_control_characters(service.name) for service in item.visible_services]
 
 
 class IncidentAtomFeed(IncidentFeed):

@@ -69,6 +69,20 @@ class ServiceGroupQuerySet(models.QuerySet):
 
 
 class IncidentQuerySet(models.QuerySet):
+    def for_display(self, services: models.QuerySet) -> IncidentQuerySet:
+        """Newest first, with ``updates_newest_first`` and ``visible_services``
+        (those of ``services``) prefetched: two queries for any number of rows."""
+        from statusboard.models import IncidentUpdate
+
+        return self.order_by("-occurred", "-pk").prefetch_related(
+            models.Prefetch(
+                "updates",
+                queryset=IncidentUpdate.objects.order_by("-created", "-pk"),
+                to_attr="updates_newest_first",
+            ),
+            models.Prefetch("services", queryset=services, to_attr="visible_services"),
+        )
+
     def open(self) -> IncidentQuerySet:
         return self.filter(closed=False)
 

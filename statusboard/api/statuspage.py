@@ -659,37 +659,27 @@ class StatuspageView(View):
         return response
 
 
-urlpatterns = [
-    path("summary.json", cache_public(StatuspageView.as_view(document="summary")), name="summary"),
-    path("status.json", cache_public(StatuspageView.as_view(document="status")), name="status"),
-    path(
-        "components.json",
-        cache_public(StatuspageView.as_view(document="components")),
-        name="components",
-    ),
-    path(
-        "incidents.json",
-        cache_public(StatuspageView.as_view(document="incidents")),
-        name="incidents",
-    ),
-    path(
-        "incidents/unresolved.json",
-        cache_public(StatuspageView.as_view(document="unresolved_incidents")),
-        name="incidents-unresolved",
-    ),
-    path(
-        "scheduled-maintenances.json",
-        cache_public(StatuspageView.as_view(document="scheduled_maintenances")),
-        name="scheduled-maintenances",
-    ),
-    path(
+# (path, URL name, document): every document is public and cached alike.
+DOCUMENTS = [
+    ("summary.json", "summary", "summary"),
+    ("status.json", "status", "status"),
+    ("components.json", "components", "components"),
+    ("incidents.json", "incidents", "incidents"),
+    ("incidents/unresolved.json", "incidents-unresolved", "unresolved_incidents"),
+    ("scheduled-maintenances.json", "scheduled-maintenances", "scheduled_maintenances"),
+    (
         "scheduled-maintenances/upcoming.json",
-        cache_public(StatuspageView.as_view(document="upcoming_scheduled_maintenances")),
-        name="scheduled-maintenances-upcoming",
+        "scheduled-maintenances-upcoming",
+        "upcoming_scheduled_maintenances",
     ),
-    path(
+    (
         "scheduled-maintenances/active.json",
-        cache_public(StatuspageView.as_view(document="active_scheduled_maintenances")),
-        name="scheduled-maintenances-active",
+        "scheduled-maintenances-active",
+        "active_scheduled_maintenances",
     ),
+]
+
+urlpatterns = [
+    path(route, cache_public(StatuspageView.as_view(document=document)), name=name)
+    for route, name, document in DOCUMENTS
 ]

@@ -23,7 +23,6 @@ from statusboard.conf import app_settings
 from statusboard.models import (
     CollapseMode,
     Incident,
-    IncidentUpdate,
     Maintenance,
     Service,
     ServiceGroup,
@@ -45,14 +44,7 @@ def visible_services(request: HttpRequest) -> QuerySet[Service]:
 
 def incidents_for_display(request: HttpRequest) -> QuerySet[Incident]:
     """Incidents with their updates (newest first) and visible services prefetched."""
-    return Incident.objects.order_by("-occurred", "-pk").prefetch_related(
-        Prefetch(
-            "updates",
-            queryset=IncidentUpdate.objects.order_by("-created", "-pk"),
-            to_attr="updates_newest_first",
-        ),
-        Prefetch("services", queryset=visible_services(request), to_attr="visible_services"),
-    )
+    return Incident.objects.for_display(visible_services(request))
 
 
 def worst_status(statuses: list[int]) -> int | None:
